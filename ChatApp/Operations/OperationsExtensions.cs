@@ -21,16 +21,14 @@ public static class OperationsExtensions
         // The host's own request log prints query strings, and /ws?access_token= carries a token:
         // silence it and log requests ourselves, without the query.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        if (builder.Configuration.GetValue<bool>("Node:TrustForwardedHeaders"))
+        // Used only when Node:TrustForwardedHeaders is on (see UseOperations).
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            builder.Services.Configure<ForwardedHeadersOptions>(o =>
-            {
-                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-                // The operator vouches for the proxy by turning the option on; its address is not known here.
-                o.KnownIPNetworks.Clear();
-                o.KnownProxies.Clear();
-            });
-        }
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // The operator vouches for the proxy by turning the option on; its address is not known here.
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+        });
         return builder;
     }
 

@@ -11,10 +11,11 @@ public static class StorageExtensions
 
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
-        var database = new SqliteDatabase(builder.Configuration.GetConnectionString("Chat") ?? DefaultConnectionString);
-        builder.Services.AddSingleton(database);
-        builder.Services.AddDbContext<ChatDbContext>(o => o
-            .UseSqlite(database.ConnectionString)
+        // Read when first needed, so test hosts and environment variables can still set it.
+        builder.Services.AddSingleton(sp =>
+            new SqliteDatabase(sp.GetRequiredService<IConfiguration>().GetConnectionString("Chat") ?? DefaultConnectionString));
+        builder.Services.AddDbContext<ChatDbContext>((sp, o) => o
+            .UseSqlite(sp.GetRequiredService<SqliteDatabase>().ConnectionString)
             .AddInterceptors(new SqliteDatabase.PragmaInterceptor()));
         builder.Services.TryAddSingleton<IMessageStore, SqliteMessageStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);
