@@ -201,6 +201,8 @@ sealed class ChatConnection : ISendReplier
                     case Kind.Close:
                         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                             await _socket.CloseOutputAsync((WebSocketCloseStatus)item.Number, item.Text, CancellationToken.None);
+                        // A peer that never answers the close must not keep the receive loop (and the socket) alive.
+                        _ = AbortUnlessClosedAsync(_runtime.Options.CloseTimeout);
                         return;
                 }
             }
@@ -216,6 +218,12 @@ sealed class ChatConnection : ISendReplier
             _runtime.Logger.LogError(ex, "Connection {ConnectionId} failed while sending", Id);
             _socket.Abort();
         }
+    }
+
+    async Task AbortUnlessClosedAsync(TimeSpan timeout)
+    {
+        await Task.Delay(timeout);
+        if (_socket.State != WebSocketState.Closed) _socket.Abort();
     }
 
     async ValueTask SendMessageFrameAsync(long seq, byte[] messageJson)
