@@ -23,7 +23,13 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
             {
                 return AppendInTransaction(_write, batch);
             }
-            catch (SqliteException ex) when (batch.Count > 1)
+            catch (SqliteException ex) when (batch.Count == 1)
+            {
+                // A lone message gets the same Failed outcome it would get inside a batch, per the contract.
+                logger.LogError(ex, "Message {MessageId} could not be stored", batch[0].Id);
+                return [AppendOutcome.Failed];
+            }
+            catch (SqliteException ex)
             {
                 // Find the message that broke the batch by storing each alone, so the others still land.
                 logger.LogWarning(ex, "A batch of {Count} messages failed; storing them one by one", batch.Count);
