@@ -32,6 +32,8 @@ static class ChatApi
             return Problems.BadRequest(ErrorCodes.InvalidRequest, "This endpoint takes a WebSocket upgrade.");
         if (runtime.Connections.Draining)
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "This server is restarting: ask discovery for another.");
+        if (runtime.Connections.Load >= runtime.MaxConnections)
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "This server is full: ask discovery for another.");
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new ChatConnection(runtime.Ids.Next(), principal.UserId(), principal.DeviceId(), socket, runtime);
@@ -72,6 +74,7 @@ public static class ChatExtensions
         builder.Services.AddOptions<ChatOptions>().BindConfiguration("Chat")
             .Validate(o => o.MaxFrameBytes >= 1024, "Chat:MaxFrameBytes must be at least 1024.")
             .Validate(o => o.FramesPerSecond > 0 && o.FrameBurst >= 1, "Chat:FramesPerSecond and Chat:FrameBurst must be positive.")
+            .Validate(o => o.MaxConnections >= 0, "Chat:MaxConnections must be 0 (derive from the open-file limit) or positive.")
             .Validate(o => o.OutgoingQueueLimit >= 16 && o.WriteQueueCapacity >= 1 && o.MaxBatchSize >= 1, "Chat queue sizes must be positive.")
             .ValidateOnStart();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
@@ -82,6 +85,10 @@ public static class ChatExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
         builder.Services.AddHostedService<ChatShutdown>();
         builder.Services.AddSingleton<ChatRuntime>();
+        // Kestrel refuses connections beyond this cap instead of failing to accept them when descriptors run out.
+        if (OpenFileLimit.Read() is { } files)
+            builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+                o => o.Limits.MaxConcurrentConnections ??= Math.Max(64, files - OpenFileLimit.KestrelReserve));
         return builder;
     }
 }

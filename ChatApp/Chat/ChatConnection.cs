@@ -255,6 +255,11 @@ sealed record ChatRuntime(
     IMessageStore Store, ConnectionManager Connections, Presence.IPresenceStore Presence, ILogger<ChatConnection> Logger)
 {
     public ChatOptions Options => OptionsAccessor.Value;
+
+    /// <summary>The socket cap: <see cref="ChatOptions.MaxConnections"/>, or derived from the open-file limit.</summary>
+    public int MaxConnections { get; } = OptionsAccessor.Value.MaxConnections > 0
+        ? OptionsAccessor.Value.MaxConnections
+        : OpenFileLimit.Read() is { } files ? Math.Max(16, files - OpenFileLimit.SocketReserve) : int.MaxValue;
 }
 
 /// <summary>Frames allowed per connection: <c>rate</c> per second sustained, <c>burst</c> at once.</summary>

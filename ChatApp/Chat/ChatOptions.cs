@@ -25,6 +25,12 @@ public sealed class ChatOptions
     /// <summary>Most messages stored in one transaction.</summary>
     public int MaxBatchSize { get; set; } = 1024;
 
+    /// <summary>
+    /// Most open sockets on this node; past it, upgrades get 503 and the client asks discovery for another node.
+    /// 0 (the default) means the open-file limit less <see cref="OpenFileLimit.SocketReserve"/>.
+    /// </summary>
+    public int MaxConnections { get; set; }
+
     /// <summary>How long a closing connection may take to flush its queue and finish the close handshake.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
