@@ -11,13 +11,17 @@ namespace ChatApp.Tests.Support;
 public sealed class ChatAppFactory : WebApplicationFactory<Program>
 {
     readonly Dictionary<string, string?> _settings;
+    readonly Action<IWebHostBuilder>? _configure;
     readonly bool _ownsDirectory;
 
-    public ChatAppFactory(string? databaseDirectory = null, bool kestrel = false, Dictionary<string, string?>? settings = null)
+    /// <param name="configure">Applied after the app's own setup: replace services (a fake <see cref="TimeProvider"/>) or add log providers.</param>
+    public ChatAppFactory(string? databaseDirectory = null, bool kestrel = false, Dictionary<string, string?>? settings = null,
+        Action<IWebHostBuilder>? configure = null)
     {
         _ownsDirectory = databaseDirectory is null;
         DatabaseDirectory = databaseDirectory ?? Directory.CreateTempSubdirectory("chatapp-test-").FullName;
         _settings = settings ?? [];
+        _configure = configure;
         IsKestrel = kestrel;
         if (kestrel)
         {
@@ -36,6 +40,7 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:Chat", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        _configure?.Invoke(builder);
     }
 
     /// <summary>A client for this server: HTTP, WebSocket, and the usual sign-up steps.</summary>

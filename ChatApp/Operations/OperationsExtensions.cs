@@ -19,8 +19,10 @@ public static class OperationsExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddOpenApi();
         // The host's own request log prints query strings, and /ws?access_token= carries a token:
-        // silence it and log requests ourselves, without the query.
+        // silence it and log requests ourselves, without the query. A provider-specific level overrides
+        // this filter, so the host's entries are also redacted at the source.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        RequestLogRedactor.Register(builder.Services);
         // Used only when Node:TrustForwardedHeaders is on (see UseOperations).
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
