@@ -16,8 +16,9 @@ readonly record struct PendingSend(NewMessage Message, ISendReplier Replier, lon
 
 /// <summary>
 /// The send pipeline's back half: stores queued messages in batches (one transaction, one fsync per batch),
-/// then, for each message in order, acks the sender and routes the message to its members. One loop does all
-/// of it, so messages keep the order they were queued in, from storage to delivery.
+/// then, for each message in order, acks the sender and routes the message to its members. Storing and routing
+/// are two loops joined by a queue, each taking batches in order, so messages keep the order they were queued in
+/// from storage to delivery while the next batch commits during the previous one's routing.
 /// </summary>
 sealed class MessageWriter(IMessageStore store, IMessageBus bus, IOptions<ChatOptions> options, ILogger<MessageWriter> logger) : BackgroundService
 {
@@ -60,56 +61,67 @@ sealed class MessageWriter(IMessageStore store, IMessageBus bus, IOptions<ChatOp
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var max = options.Value.MaxBatchSize;
-        var sends = new List<PendingSend>(max);
-        var messages = new List<NewMessage>(max);
+        // Two stages, each in order: storing batch N+1 overlaps acking and routing batch N.
+        var routing = RouteLoopAsync();
         try
         {
-            // Deliberately not cancelled by stoppingToken: on shutdown the queue is completed and drained instead.
-            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-            {
-                sends.Clear();
-                messages.Clear();
-                while (sends.Count < max && _queue.Reader.TryRead(out var send))
-                {
-                    sends.Add(send);
-                    messages.Add(send.Message);
-                }
-                await WriteBatchAsync(sends, messages);
-            }
+            await StoreLoopAsync();
         }
         finally
         {
+            _stored.Writer.TryComplete();
+            await routing;
             _drained.TrySetResult();
         }
     }
 
-    async Task WriteBatchAsync(List<PendingSend> sends, List<NewMessage> messages)
-    {
-        IReadOnlyList<AppendOutcome> outcomes;
-        try
-        {
-            outcomes = await store.AppendAsync(messages, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Storing a batch of {Count} messages failed", messages.Count);
-            outcomes = [.. messages.Select(_ => AppendOutcome.Failed)];
-        }
+    // Committed batches waiting to be acked and routed; bounded so routing that falls behind slows storing down.
+    readonly Channel<(PendingSend[] Sends, IReadOnlyList<AppendOutcome> Outcomes)> _stored =
+        Channel.CreateBounded<(PendingSend[], IReadOnlyList<AppendOutcome>)>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
 
-        for (var i = 0; i < sends.Count; i++)
+    async Task StoreLoopAsync()
+    {
+        var max = options.Value.MaxBatchSize;
+        var batch = new List<PendingSend>(max);
+        // Deliberately not cancelled by the host's stopping token: on shutdown the queue is completed and drained.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            var outcome = outcomes[i];
-            sends[i].Replier.Complete(sends[i].Message, outcome); // the ack goes out only now, after the commit
-            if (outcome.Status != AppendStatus.Stored) continue;
+            batch.Clear();
+            while (batch.Count < max && _queue.Reader.TryRead(out var send)) batch.Add(send);
+            var sends = batch.ToArray();
+            var messages = Array.ConvertAll(sends, s => s.Message);
+            IReadOnlyList<AppendOutcome> outcomes;
             try
             {
-                await bus.PublishAsync(new MessageDelivery(outcome.Recipients, Frames.MessageJson(outcome.Message!), sends[i].SenderConnectionId), CancellationToken.None);
+                outcomes = await store.AppendAsync(messages, CancellationToken.None);
             }
             catch (Exception ex)
             {
-                // Stored and acked: members who miss the live frame get it from sync.
-                logger.LogWarning(ex, "Routing message {MessageId} failed", outcome.Message!.Id);
+                logger.LogError(ex, "Storing a batch of {Count} messages failed", messages.Length);
+                outcomes = [.. messages.Select(_ => AppendOutcome.Failed)];
+            }
+            await _stored.Writer.WriteAsync((sends, outcomes), CancellationToken.None);
+        }
+    }
+
+    async Task RouteLoopAsync()
+    {
+        await foreach (var (sends, outcomes) in _stored.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            for (var i = 0; i < sends.Length; i++)
+            {
+                var outcome = outcomes[i];
+                sends[i].Replier.Complete(sends[i].Message, outcome); // the ack goes out only now, after the commit
+                if (outcome.Status != AppendStatus.Stored) continue;
+                try
+                {
+                    await bus.PublishAsync(new MessageDelivery(outcome.Recipients, Frames.MessageJson(outcome.Message!), sends[i].SenderConnectionId), CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    // Stored and acked: members who miss the live frame get it from sync.
+                    logger.LogWarning(ex, "Routing message {MessageId} failed", outcome.Message!.Id);
+                }
             }
         }
     }

@@ -1,11 +1,15 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace ChatApp.Storage;
 
 /// <summary>
 /// <see cref="IMessageStore"/> on SQLite through prepared ADO.NET commands: EF Core's SQLite provider sends
-/// one command per row, which the hot write path cannot afford. The SQL is plain and portable
-/// (<c>INSERT ... ON CONFLICT ... RETURNING</c> reads the same on PostgreSQL).
+/// one command per row, which the hot write path cannot afford. A batch is written with five set-based
+/// statements; a PostgreSQL store keeps their shape (<c>INSERT ... SELECT ... ON CONFLICT ... RETURNING</c>) and
+/// reads its rows with <c>unnest</c> or <c>jsonb_array_elements</c> instead of <c>json_each</c>.
 /// </summary>
 public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMessageStore> logger) : IMessageStore, IAsyncDisposable
 {
@@ -23,13 +27,13 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
             {
                 return AppendInTransaction(_write, batch);
             }
-            catch (SqliteException ex) when (batch.Count == 1)
+            catch (Exception ex) when (batch.Count == 1 && ex is not OperationCanceledException)
             {
                 // A lone message gets the same Failed outcome it would get inside a batch, per the contract.
                 logger.LogError(ex, "Message {MessageId} could not be stored", batch[0].Id);
                 return [AppendOutcome.Failed];
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Find the message that broke the batch by storing each alone, so the others still land.
                 logger.LogWarning(ex, "A batch of {Count} messages failed; storing them one by one", batch.Count);
@@ -37,7 +41,7 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
                 foreach (var message in batch)
                 {
                     try { outcomes.Add(AppendInTransaction(_write, [message])[0]); }
-                    catch (SqliteException one)
+                    catch (Exception one) when (one is not OperationCanceledException)
                     {
                         logger.LogError(one, "Message {MessageId} could not be stored", message.Id);
                         outcomes.Add(AppendOutcome.Failed);
@@ -57,12 +61,14 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
         using var tx = c.Connection.BeginTransaction(); // BEGIN IMMEDIATE: take the write lock up front.
         c.Enlist(tx);
         var outcomes = new AppendOutcome[batch.Count];
-        var members = new Dictionary<long, long[]>();
-        var firstInBatch = new Dictionary<(long, string), int>();
-        var entriesPerUser = new SortedDictionary<long, long>();
         var planned = new bool[batch.Count];
+        var firstInBatch = new Dictionary<(long, string), int>(batch.Count);
         List<(int Index, int First)>? repeats = null;
 
+        // Set-based: a handful of statements per batch, each fed one JSON array, instead of several per message.
+        var sent = c.FindSent(batch);
+        var members = c.Members(batch);
+        var entriesPerUser = new SortedDictionary<long, long>();
         for (var i = 0; i < batch.Count; i++)
         {
             var m = batch[i];
@@ -71,14 +77,12 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
                 (repeats ??= []).Add((i, first));
                 continue;
             }
-            if (c.FindSent(m.SenderId, m.ClientMsgId) is { } sent)
+            if (sent.TryGetValue((m.SenderId, m.ClientMsgId), out var original))
             {
-                outcomes[i] = new AppendOutcome(AppendStatus.Duplicate, sent.Message, sent.SenderSeq, []);
+                outcomes[i] = new AppendOutcome(AppendStatus.Duplicate, original.Message, original.SenderSeq, []);
                 continue;
             }
-            if (!members.TryGetValue(m.ConversationId, out var ids))
-                members[m.ConversationId] = ids = c.Members(m.ConversationId);
-            if (Array.BinarySearch(ids, m.SenderId) < 0)
+            if (!members.TryGetValue(m.ConversationId, out var ids) || Array.BinarySearch(ids, m.SenderId) < 0)
             {
                 outcomes[i] = AppendOutcome.NotFound;
                 continue;
@@ -88,28 +92,32 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
             planned[i] = true;
         }
 
-        // One counter bump per user per batch, in ascending user order so concurrent writers lock alike.
-        var nextSeq = new Dictionary<long, long>(entriesPerUser.Count);
-        foreach (var (user, count) in entriesPerUser)
-            nextSeq[user] = c.BumpHead(user, count) - count + 1;
-
-        for (var i = 0; i < batch.Count; i++)
+        if (entriesPerUser.Count > 0)
         {
-            if (!planned[i]) continue;
-            var m = batch[i];
-            var ids = members[m.ConversationId];
-            var recipients = new Recipient[ids.Length];
-            long senderSeq = 0;
-            for (var r = 0; r < ids.Length; r++)
+            // One counter bump per user per batch, in ascending user order so concurrent writers lock alike.
+            var nextSeq = c.BumpHeads(entriesPerUser);
+            var rows = new List<(NewMessage Message, long SenderSeq)>(batch.Count);
+            var entries = new List<(Recipient Recipient, NewMessage Message)>(batch.Count * 2);
+            for (var i = 0; i < batch.Count; i++)
             {
-                var seq = nextSeq[ids[r]]++;
-                recipients[r] = new Recipient(ids[r], seq);
-                if (ids[r] == m.SenderId) senderSeq = seq;
+                if (!planned[i]) continue;
+                var m = batch[i];
+                var ids = members[m.ConversationId];
+                var recipients = new Recipient[ids.Length];
+                long senderSeq = 0;
+                for (var r = 0; r < ids.Length; r++)
+                {
+                    var seq = nextSeq[ids[r]]++;
+                    recipients[r] = new Recipient(ids[r], seq);
+                    entries.Add((recipients[r], m));
+                    if (ids[r] == m.SenderId) senderSeq = seq;
+                }
+                rows.Add((m, senderSeq));
+                outcomes[i] = new AppendOutcome(AppendStatus.Stored,
+                    new StoredMessage(m.Id, m.ConversationId, m.SenderId, m.ClientMsgId, m.Body), senderSeq, recipients);
             }
-            c.InsertMessage(m, senderSeq);
-            foreach (var r in recipients) c.InsertEntry(r, m);
-            outcomes[i] = new AppendOutcome(AppendStatus.Stored,
-                new StoredMessage(m.Id, m.ConversationId, m.SenderId, m.ClientMsgId, m.Body), senderSeq, recipients);
+            c.InsertMessages(rows);
+            c.InsertEntries(entries);
         }
         if (repeats is not null)
             foreach (var (index, first) in repeats)
@@ -175,89 +183,163 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
         _write = null;
     }
 
-    /// <summary>The writer's connection and its prepared statements, reused for every batch.</summary>
+    /// <summary>
+    /// The writer's connection and its prepared statements, reused for every batch. Each statement takes one JSON
+    /// array (read with SQLite's <c>json_each</c>), so a batch costs a few statements whatever its size; Microsoft.Data.Sqlite
+    /// spends more per statement than SQLite does per row.
+    /// </summary>
     sealed class WriteCommands : IDisposable
     {
+        // A message row's JSON carries its body; keep one statement's parameter to a few MB even for long bodies.
+        const int MaxRowsJsonChars = 4 * 1024 * 1024;
+
         public readonly SqliteConnection Connection;
-        readonly SqliteCommand _findSent, _members, _bumpHead, _insertMessage, _insertEntry;
+        readonly SqliteCommand _findSent, _members, _bumpHeads, _insertMessages, _insertEntries;
+        readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
 
         public WriteCommands(SqliteConnection connection)
         {
             Connection = connection;
-            _findSent = Prepare("SELECT conversation_id, id, body, sender_seq FROM messages WHERE sender_id = $s AND client_msg_id = $c", "$s", "$c");
-            _members = Prepare("SELECT user_id FROM conversation_members WHERE conversation_id = $c ORDER BY user_id", "$c");
-            _bumpHead = Prepare("""
-                INSERT INTO inbox_heads (user_id, last_seq) VALUES ($u, $n)
+            _findSent = Prepare("""
+                SELECT m.sender_id, m.client_msg_id, m.conversation_id, m.id, m.body, m.sender_seq
+                FROM json_each($json) k
+                JOIN messages m ON m.sender_id = json_extract(k.value, '$[0]') AND m.client_msg_id = json_extract(k.value, '$[1]')
+                """);
+            _members = Prepare("""
+                SELECT conversation_id, user_id FROM conversation_members
+                WHERE conversation_id IN (SELECT value FROM json_each($json))
+                ORDER BY conversation_id, user_id
+                """);
+            _bumpHeads = Prepare("""
+                INSERT INTO inbox_heads (user_id, last_seq)
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($json) WHERE true
                 ON CONFLICT (user_id) DO UPDATE SET last_seq = inbox_heads.last_seq + excluded.last_seq
-                RETURNING last_seq
-                """, "$u", "$n");
-            _insertMessage = Prepare("""
+                RETURNING user_id, last_seq
+                """);
+            _insertMessages = Prepare("""
                 INSERT INTO messages (conversation_id, id, sender_id, client_msg_id, body, sender_seq)
-                VALUES ($conv, $id, $sender, $client, $body, $seq)
-                """, "$conv", "$id", "$sender", "$client", "$body", "$seq");
-            _insertEntry = Prepare("""
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                       json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]')
+                FROM json_each($json)
+                """);
+            _insertEntries = Prepare("""
                 INSERT INTO inbox_entries (user_id, seq, kind, conversation_id, message_id)
-                VALUES ($u, $seq, $kind, $conv, $msg)
-                """, "$u", "$seq", "$kind", "$conv", "$msg");
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                       json_extract(value, '$[3]'), json_extract(value, '$[4]')
+                FROM json_each($json)
+                """);
         }
 
-        SqliteCommand Prepare(string sql, params string[] names)
+        SqliteCommand Prepare(string sql)
         {
             var cmd = Connection.CreateCommand();
             cmd.CommandText = sql;
-            foreach (var n in names) cmd.Parameters.Add(new SqliteParameter { ParameterName = n });
+            cmd.Parameters.Add(new SqliteParameter { ParameterName = "$json" });
+            cmd.Prepare();
             return cmd;
         }
 
         public void Enlist(SqliteTransaction tx)
         {
-            _findSent.Transaction = _members.Transaction = _bumpHead.Transaction = _insertMessage.Transaction = _insertEntry.Transaction = tx;
+            _findSent.Transaction = _members.Transaction = _bumpHeads.Transaction = _insertMessages.Transaction = _insertEntries.Transaction = tx;
         }
 
-        public (StoredMessage Message, long SenderSeq)? FindSent(long sender, string clientMsgId)
+        /// <summary>Writes a JSON array with <paramref name="write"/> and binds it as the command's parameter.</summary>
+        SqliteCommand Bind<T>(SqliteCommand cmd, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
         {
-            _findSent.Parameters[0].Value = sender;
-            _findSent.Parameters[1].Value = clientMsgId;
-            using var r = _findSent.ExecuteReader();
-            if (!r.Read()) return null;
-            return (new StoredMessage(r.GetInt64(1), r.GetInt64(0), sender, clientMsgId, r.GetString(2)), r.GetInt64(3));
+            _buffer.ResetWrittenCount();
+            using (var json = new Utf8JsonWriter(_buffer))
+            {
+                json.WriteStartArray();
+                foreach (var item in items) write(json, item);
+                json.WriteEndArray();
+            }
+            cmd.Parameters[0].Value = Encoding.UTF8.GetString(_buffer.WrittenSpan);
+            return cmd;
         }
 
-        public long[] Members(long conversationId)
+        public Dictionary<(long, string), (StoredMessage Message, long SenderSeq)> FindSent(IReadOnlyList<NewMessage> batch)
         {
-            _members.Parameters[0].Value = conversationId;
-            var ids = new List<long>(4);
-            using var r = _members.ExecuteReader();
-            while (r.Read()) ids.Add(r.GetInt64(0));
-            return [.. ids];
+            var found = new Dictionary<(long, string), (StoredMessage, long)>();
+            using var r = Bind(_findSent, batch, static (j, m) =>
+            {
+                j.WriteStartArray(); j.WriteNumberValue(m.SenderId); j.WriteStringValue(m.ClientMsgId); j.WriteEndArray();
+            }).ExecuteReader();
+            while (r.Read())
+            {
+                var (sender, clientMsgId) = (r.GetInt64(0), r.GetString(1));
+                found[(sender, clientMsgId)] = (new StoredMessage(r.GetInt64(3), r.GetInt64(2), sender, clientMsgId, r.GetString(4)), r.GetInt64(5));
+            }
+            return found;
         }
 
-        public long BumpHead(long user, long count)
+        /// <summary>Each conversation's members, sorted by user id.</summary>
+        public Dictionary<long, long[]> Members(IReadOnlyList<NewMessage> batch)
         {
-            _bumpHead.Parameters[0].Value = user;
-            _bumpHead.Parameters[1].Value = count;
-            return (long)_bumpHead.ExecuteScalar()!;
+            var lists = new Dictionary<long, List<long>>();
+            using var r = Bind(_members, batch.Select(m => m.ConversationId).Distinct(), static (j, id) => j.WriteNumberValue(id)).ExecuteReader();
+            while (r.Read())
+            {
+                var conversation = r.GetInt64(0);
+                if (!lists.TryGetValue(conversation, out var ids)) lists[conversation] = ids = new List<long>(2);
+                ids.Add(r.GetInt64(1));
+            }
+            return lists.ToDictionary(p => p.Key, p => p.Value.ToArray());
         }
 
-        public void InsertMessage(NewMessage m, long senderSeq)
+        /// <summary>Adds each user's count to their counter row; returns each user's first new seq.</summary>
+        public Dictionary<long, long> BumpHeads(SortedDictionary<long, long> counts)
         {
-            var p = _insertMessage.Parameters;
-            p[0].Value = m.ConversationId; p[1].Value = m.Id; p[2].Value = m.SenderId;
-            p[3].Value = m.ClientMsgId; p[4].Value = m.Body; p[5].Value = senderSeq;
-            _insertMessage.ExecuteNonQuery();
+            var next = new Dictionary<long, long>(counts.Count);
+            using var r = Bind(_bumpHeads, counts, static (j, p) =>
+            {
+                j.WriteStartArray(); j.WriteNumberValue(p.Key); j.WriteNumberValue(p.Value); j.WriteEndArray();
+            }).ExecuteReader();
+            while (r.Read())
+            {
+                var user = r.GetInt64(0);
+                next[user] = r.GetInt64(1) - counts[user] + 1;
+            }
+            if (next.Count != counts.Count) throw new InvalidOperationException("The inbox counters did not all answer.");
+            return next;
         }
 
-        public void InsertEntry(Recipient r, NewMessage m)
+        public void InsertMessages(List<(NewMessage Message, long SenderSeq)> rows)
         {
-            var p = _insertEntry.Parameters;
-            p[0].Value = r.UserId; p[1].Value = r.Seq; p[2].Value = (int)InboxEntryKind.Message;
-            p[3].Value = m.ConversationId; p[4].Value = m.Id;
-            _insertEntry.ExecuteNonQuery();
+            // Chunked by size: a batch of long bodies must not become one huge parameter.
+            var start = 0;
+            while (start < rows.Count)
+            {
+                var end = start;
+                long chars = 0;
+                while (end < rows.Count && (end == start || chars + rows[end].Message.Body.Length < MaxRowsJsonChars))
+                    chars += rows[end++].Message.Body.Length;
+                Bind(_insertMessages, rows.Skip(start).Take(end - start), static (j, row) =>
+                {
+                    var m = row.Message;
+                    j.WriteStartArray();
+                    j.WriteNumberValue(m.ConversationId); j.WriteNumberValue(m.Id); j.WriteNumberValue(m.SenderId);
+                    j.WriteStringValue(m.ClientMsgId); j.WriteStringValue(m.Body); j.WriteNumberValue(row.SenderSeq);
+                    j.WriteEndArray();
+                }).ExecuteNonQuery();
+                start = end;
+            }
+        }
+
+        public void InsertEntries(List<(Recipient Recipient, NewMessage Message)> entries)
+        {
+            Bind(_insertEntries, entries, static (j, e) =>
+            {
+                j.WriteStartArray();
+                j.WriteNumberValue(e.Recipient.UserId); j.WriteNumberValue(e.Recipient.Seq); j.WriteNumberValue((int)InboxEntryKind.Message);
+                j.WriteNumberValue(e.Message.ConversationId); j.WriteNumberValue(e.Message.Id);
+                j.WriteEndArray();
+            }).ExecuteNonQuery();
         }
 
         public void Dispose()
         {
-            foreach (var cmd in new[] { _findSent, _members, _bumpHead, _insertMessage, _insertEntry }) cmd.Dispose();
+            foreach (var cmd in new[] { _findSent, _members, _bumpHeads, _insertMessages, _insertEntries }) cmd.Dispose();
             Connection.Dispose();
         }
     }
