@@ -138,7 +138,13 @@ public static class ConnectionsScenario
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line.StartsWith("WORKER done ", StringComparison.Ordinal)) result = JsonSerializer.Deserialize<Opened>(line["WORKER done ".Length..]);
-            else if (line.StartsWith("WORKER ", StringComparison.Ordinal)) run.Log.WriteLine($"[worker {process.Id}] {line[7..]}");
+            else if (line.StartsWith("WORKER ", StringComparison.Ordinal))
+            {
+                // "connected N in Ts": count the worker's sockets in this process's live line too.
+                var words = line.Split(' ');
+                if (words is [_, "connected", var n, ..] && int.TryParse(n, out var opened)) Interlocked.Add(ref run.Connections, opened);
+                run.Log.WriteLine($"[worker {process.Id}] {line[7..]}");
+            }
         }
         await process.WaitForExitAsync();
         return result;
