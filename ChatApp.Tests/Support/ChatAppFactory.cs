@@ -46,10 +46,13 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
     /// <summary>A client for this server: HTTP, WebSocket, and the usual sign-up steps.</summary>
     public TestClient NewClient() => new(this);
 
-    public void DeleteData()
+    public void DeleteData() => DeleteDirectory(DatabaseDirectory);
+
+    /// <summary>Deletes a database folder, for tests that pass one of their own to several factories in turn.</summary>
+    public static void DeleteDirectory(string directory)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(DatabaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     public override async ValueTask DisposeAsync()

@@ -5,6 +5,9 @@ using System.Threading.Channels;
 
 namespace ChatApp.Tests.Support;
 
+/// <summary>One answer to a sync frame: the message frames it brought, then its synced frame's fields.</summary>
+public sealed record SyncPage(List<JsonElement> Messages, long Seq, bool HasMore);
+
 /// <summary>A test's end of a chat socket: frames are read in the background and taken in order.</summary>
 public sealed class WsClient : IAsyncDisposable
 {
@@ -35,6 +38,14 @@ public sealed class WsClient : IAsyncDisposable
         finally { _sendLock.Release(); }
     }
 
+    /// <summary>Sends bytes as one frame of the given kind, unchecked: for binary frames and text that is not UTF-8.</summary>
+    public async Task SendBytesAsync(byte[] bytes, WebSocketMessageType type)
+    {
+        await _sendLock.WaitAsync();
+        try { await Socket.SendAsync(bytes, type, true, CancellationToken.None); }
+        finally { _sendLock.Release(); }
+    }
+
     public Task SendMessageAsync(string conversationId, string body, string? clientMsgId = null) =>
         SendAsync(new { type = "send", clientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), conversationId, body });
 
@@ -62,6 +73,40 @@ public sealed class WsClient : IAsyncDisposable
         var frame = await NextAsync(timeout);
         Assert.True(frame.GetProperty("type").GetString() == type, $"expected a '{type}' frame, got {frame}");
         return frame;
+    }
+
+    /// <summary>The next <paramref name="count"/> frames, each of which must have the given type.</summary>
+    public async Task<List<JsonElement>> ExpectManyAsync(string type, int count, TimeSpan? timeout = null)
+    {
+        var frames = new List<JsonElement>(count);
+        for (var i = 0; i < count; i++) frames.Add(await ExpectAsync(type, timeout));
+        return frames;
+    }
+
+    /// <summary>Sends <c>{type:sync}</c> and reads its answer: message frames, then the synced frame.</summary>
+    public async Task<SyncPage> SyncAsync(long after, int? limit = null)
+    {
+        await SendAsync(limit is null ? new { type = "sync", after } : new { type = "sync", after, limit });
+        var messages = new List<JsonElement>();
+        while (true)
+        {
+            var frame = await NextAsync();
+            var type = frame.GetProperty("type").GetString();
+            if (type == "synced") return new SyncPage(messages, frame.GetProperty("seq").GetInt64(), frame.GetProperty("hasMore").GetBoolean());
+            Assert.True(type == "message", $"expected message frames then 'synced', got {frame}");
+            messages.Add(frame);
+        }
+    }
+
+    /// <summary>Waits for the socket to end, then returns every frame not taken yet.</summary>
+    public async Task<List<JsonElement>> RemainingFramesAsync(TimeSpan? timeout = null)
+    {
+        await Closed.WaitAsync(timeout ?? DefaultTimeout);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        var frames = new List<JsonElement>();
+        await foreach (var frame in _frames.Reader.ReadAllAsync(cts.Token))
+            frames.Add(frame);
+        return frames;
     }
 
     /// <summary>True when no frame arrives within <paramref name="wait"/>.</summary>

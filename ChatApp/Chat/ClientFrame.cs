@@ -74,9 +74,11 @@ sealed class ClientFrame
             // Anything after the object (a second value, garbage) makes this throw.
             while (reader.Read()) { }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return frame.Fail(ErrorCodes.InvalidJson, "The frame is not valid JSON.");
+            // GetString throws InvalidOperationException, not JsonException, for a string that is not text:
+            // invalid UTF-8, or a lone surrogate escape such as "\ud800" (which browsers' JSON.stringify emits).
+            return frame.Fail(ErrorCodes.InvalidJson, "The frame is not valid JSON (UTF-8 text).");
         }
 
         if (wrongField is not null)
