@@ -113,10 +113,13 @@ public static class Frame
         frame.StartsWith(TypePrefix) && frame[TypePrefix.Length..].StartsWith(type) && frame.Length > TypePrefix.Length + type.Length
         && frame[TypePrefix.Length + type.Length] == (byte)'"';
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Keys = new();
+    static byte[] Key(string text) => Keys.GetOrAdd(text, static t => Encoding.UTF8.GetBytes(t));
+
     /// <summary>The first string field of that name (ids and clientMsgIds need no unescaping).</summary>
     public static string? String(ReadOnlySpan<byte> frame, string name)
     {
-        var key = Encoding.UTF8.GetBytes($"\"{name}\":\"");
+        var key = Key($"\"{name}\":\"");
         var at = frame.IndexOf(key);
         if (at < 0) return null;
         var rest = frame[(at + key.Length)..];
@@ -126,7 +129,7 @@ public static class Frame
 
     public static long? Number(ReadOnlySpan<byte> frame, string name)
     {
-        var key = Encoding.UTF8.GetBytes($"\"{name}\":");
+        var key = Key($"\"{name}\":");
         var at = frame.IndexOf(key);
         if (at < 0) return null;
         return Utf8Parser.TryParse(frame[(at + key.Length)..], out long value, out _) ? value : null;
@@ -134,7 +137,7 @@ public static class Frame
 
     public static bool Bool(ReadOnlySpan<byte> frame, string name)
     {
-        var key = Encoding.UTF8.GetBytes($"\"{name}\":true");
+        var key = Key($"\"{name}\":true");
         return frame.IndexOf(key) >= 0;
     }
 

@@ -91,9 +91,12 @@ sealed class MessageWriter(IMessageStore store, IMessageBus bus, IOptions<ChatOp
             var sends = batch.ToArray();
             var messages = Array.ConvertAll(sends, s => s.Message);
             IReadOnlyList<AppendOutcome> outcomes;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 outcomes = await store.AppendAsync(messages, CancellationToken.None);
+                ChatMetrics.BatchSize.Record(messages.Length);
+                ChatMetrics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception ex)
             {
@@ -108,6 +111,7 @@ sealed class MessageWriter(IMessageStore store, IMessageBus bus, IOptions<ChatOp
     {
         await foreach (var (sends, outcomes) in _stored.Reader.ReadAllAsync(CancellationToken.None))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var i = 0; i < sends.Length; i++)
             {
                 var outcome = outcomes[i];
@@ -123,6 +127,7 @@ sealed class MessageWriter(IMessageStore store, IMessageBus bus, IOptions<ChatOp
                     logger.LogWarning(ex, "Routing message {MessageId} failed", outcome.Message!.Id);
                 }
             }
+            ChatMetrics.RouteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

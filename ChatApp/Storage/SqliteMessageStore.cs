@@ -22,7 +22,7 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            _write ??= new WriteCommands(database.OpenConnection());
+            _write ??= new WriteCommands(database.OpenConnection(writer: true));
             try
             {
                 return AppendInTransaction(_write, batch);

@@ -22,6 +22,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IdGenerator>();
         // Registered before every other hosted service, so the schema exists before anything uses it.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrator>());
+        builder.Services.AddHostedService<WalCheckpointer>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
