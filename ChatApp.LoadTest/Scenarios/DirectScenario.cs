@@ -113,9 +113,12 @@ public sealed class DirectScenario(RunContext run, int pairs, int bodySize) : IA
         }
         var cpuAfter = run.Target.Sample();
         var ackedCount = _ack.Count;
+        // Throughput counts until the last ack or delivery came in, not just while sending: a server that falls
+        // behind finishes late, and that must show.
+        var totalSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds - (Stopwatch.GetElapsedTime(lastProgress).TotalSeconds);
         double? cpuPer1000 = cpuBefore is not null && cpuAfter is not null && ackedCount > 0
             ? (cpuAfter.CpuMs - cpuBefore.CpuMs) / ackedCount * 1000 : null;
-        return new DirectStep(rate, ackedCount / sendingSeconds, sent, ackedCount, _ledger.Delivered, _ledger.Lost, _ledger.Duplicated + _ledger.Unexpected,
+        return new DirectStep(rate, ackedCount / Math.Max(sendingSeconds, totalSeconds), sent, ackedCount, _ledger.Delivered, _ledger.Lost, _ledger.Duplicated + _ledger.Unexpected,
             Interlocked.Read(ref _errors), _ack.Summarize(), _deliver.Summarize(), cpuPer1000, sendingSeconds);
     }
 

@@ -15,7 +15,7 @@ namespace ChatApp.Accounts;
 /// </summary>
 sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ChatDbContext db, IOptions<AuthOptions> auth, TimeProvider time)
+    IDbContextFactory<ChatDbContext> contexts, IOptions<AuthOptions> auth, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -28,6 +28,8 @@ sealed class TokenAuthenticationHandler(
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
 
         var hash = Tokens.Hash(token);
+        // Not the request's scoped context: a WebSocket request lives as long as its socket, and so would that.
+        await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
         var device = await db.Devices.AsNoTracking()
             .Where(d => d.TokenHash == hash)
             .Select(d => new { d.Id, d.UserId, d.ExpiresAt, d.RevokedAt })

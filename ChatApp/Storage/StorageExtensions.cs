@@ -14,7 +14,10 @@ public static class StorageExtensions
         // Read when first needed, so test hosts and environment variables can still set it.
         builder.Services.AddSingleton(sp =>
             new SqliteDatabase(sp.GetRequiredService<IConfiguration>().GetConnectionString("Chat") ?? DefaultConnectionString));
-        builder.Services.AddDbContext<ChatDbContext>((sp, o) => o
+        // The factory also registers the context as a scoped service for the HTTP handlers. Code that runs for the
+        // whole life of a socket (authenticating the upgrade) takes a context from the factory and drops it at
+        // once, instead of holding a scoped one for as long as the socket stays open.
+        builder.Services.AddDbContextFactory<ChatDbContext>((sp, o) => o
             .UseSqlite(sp.GetRequiredService<SqliteDatabase>().ConnectionString)
             .AddInterceptors(new SqliteDatabase.PragmaInterceptor()));
         builder.Services.TryAddSingleton<IMessageStore, SqliteMessageStore>();
