@@ -14,11 +14,16 @@ lt() { dotnet ChatApp.LoadTest/bin/Release/net10.0/ChatApp.LoadTest.dll "$@"; }
 port=18080
 url="http://127.0.0.1:$port"
 rm -rf "$out/server" && mkdir -p "$out/server"
-(cd ChatApp/bin/Release/net10.0 && ConnectionStrings__Chat="Data Source=$out/server/chat.db" \
-  Logging__LogLevel__Default=Warning exec dotnet ChatApp.dll --urls "$url" >"$out/server.log" 2>&1) &
-for _ in $(seq 60); do curl -sf "$url/health/ready" >/dev/null && break; sleep 1; done
-pid="$(pgrep -f "ChatApp.dll --urls $url")"
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+# Request logs off (Warning): a console line per request would be part of every figure otherwise.
+start_server() {
+  (cd ChatApp/bin/Release/net10.0 && exec env ConnectionStrings__Chat="Data Source=$out/server/chat.db" \
+    Logging__LogLevel__Default=Warning "Logging__LogLevel__ChatApp.Requests=Warning" dotnet ChatApp.dll --urls "$url" >>"$out/server.log" 2>&1) &
+  for _ in $(seq 60); do curl -sf "$url/health/ready" >/dev/null && break; sleep 1; done
+  pid="$(pgrep -f "ChatApp.dll --urls $url")"
+}
+stop_server() { kill "$pid" 2>/dev/null || true; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; }
+start_server
+trap 'stop_server' EXIT
 common=(--url "$url" --server-pid "$pid" --users-file "$out/users.json")
 
 lt seed "${common[@]}" --users 1000 >"$out/seed.txt" 2>&1
@@ -28,6 +33,8 @@ run() { # name, then scenario arguments
   [[ " $only " == *" $name "* ]] || return 0
   for i in 1 2 3; do
     echo "== $name run $i" >&2
+    # Memory per socket is read as the server's RSS growth: measure it on a fresh process each time.
+    if [[ "$name" == connections ]]; then stop_server; start_server; common=(--url "$url" --server-pid "$pid" --users-file "$out/users.json"); fi
     lt "$@" "${common[@]}" --json "$out/$name.$i.json" >"$out/$name.$i.txt" 2>&1 || true
   done
 }
