@@ -123,6 +123,21 @@ public abstract partial class MessageStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_thousands_with_long_bodies_stores_every_message_with_gap_free_seqs()
+    {
+        // Large enough that an implementation writing in chunks needs many of them, with bodies of every size.
+        var batch = Enumerable.Range(0, 3000)
+            .Select(i => Message(i % 3 == 0 ? Group : AliceBob, i % 2 == 0 ? Alice : Bob, body: new string('x', i % 7 == 0 ? 20_000 : 1 + i % 50)))
+            .Where(m => Members[m.ConversationId].Contains(m.SenderId))
+            .ToArray();
+
+        var outcomes = await AppendAsync(batch);
+
+        Assert.All(outcomes, o => Assert.Equal(AppendStatus.Stored, o.Status));
+        await AssertInboxesHoldAsync(batch);
+    }
+
+    [Fact]
     public async Task Outcomes_come_one_per_input_in_input_order()
     {
         var original = Message(AliceBob, Alice, "sent-before");

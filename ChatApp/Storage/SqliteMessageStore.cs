@@ -190,9 +190,6 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
     /// </summary>
     sealed class WriteCommands : IDisposable
     {
-        // A message row's JSON carries its body; keep one statement's parameter to a few MB even for long bodies.
-        const int MaxRowsJsonChars = 4 * 1024 * 1024;
-
         public readonly SqliteConnection Connection;
         readonly SqliteCommand _findSent, _members, _bumpHeads, _insertMessages, _insertEntries;
         readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
@@ -244,31 +241,71 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
             _findSent.Transaction = _members.Transaction = _bumpHeads.Transaction = _insertMessages.Transaction = _insertEntries.Transaction = tx;
         }
 
-        /// <summary>Writes a JSON array with <paramref name="write"/> and binds it as the command's parameter.</summary>
-        SqliteCommand Bind<T>(SqliteCommand cmd, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+        /// <summary>
+        /// Writes the items as JSON arrays of at most <see cref="MaxChunkBytes"/> each (one oversized item still goes
+        /// alone). Kept under the large-object heap's threshold: a big string per statement per batch made the GC run
+        /// a full collection several times a second under load.
+        /// </summary>
+        List<string> Chunks<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
         {
+            var chunks = new List<string>(1);
             _buffer.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(_buffer))
+            var json = new Utf8JsonWriter(_buffer);
+            json.WriteStartArray();
+            var count = 0;
+            foreach (var item in items)
             {
+                write(json, item);
+                count++;
+                json.Flush();
+                if (_buffer.WrittenCount < MaxChunkBytes) continue;
+                Close();
+                json.Reset(_buffer);
                 json.WriteStartArray();
-                foreach (var item in items) write(json, item);
-                json.WriteEndArray();
+                count = 0;
             }
-            cmd.Parameters[0].Value = Encoding.UTF8.GetString(_buffer.WrittenSpan);
-            return cmd;
+            if (count > 0 || chunks.Count == 0) Close();
+            json.Dispose();
+            return chunks;
+
+            void Close()
+            {
+                json.WriteEndArray();
+                json.Flush();
+                chunks.Add(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+                _buffer.ResetWrittenCount();
+            }
+        }
+
+        // 32 KB of UTF-8 is at most 32 K chars, i.e. 64 KB as a .NET string: below the 85,000-byte LOH threshold.
+        const int MaxChunkBytes = 32 * 1024;
+
+        SqliteDataReader Read(SqliteCommand cmd, string json)
+        {
+            cmd.Parameters[0].Value = json;
+            return cmd.ExecuteReader();
+        }
+
+        void Execute(SqliteCommand cmd, string json)
+        {
+            cmd.Parameters[0].Value = json;
+            cmd.ExecuteNonQuery();
         }
 
         public Dictionary<(long, string), (StoredMessage Message, long SenderSeq)> FindSent(IReadOnlyList<NewMessage> batch)
         {
             var found = new Dictionary<(long, string), (StoredMessage, long)>();
-            using var r = Bind(_findSent, batch, static (j, m) =>
+            foreach (var chunk in Chunks(batch, static (j, m) =>
+                {
+                    j.WriteStartArray(); j.WriteNumberValue(m.SenderId); j.WriteStringValue(m.ClientMsgId); j.WriteEndArray();
+                }))
             {
-                j.WriteStartArray(); j.WriteNumberValue(m.SenderId); j.WriteStringValue(m.ClientMsgId); j.WriteEndArray();
-            }).ExecuteReader();
-            while (r.Read())
-            {
-                var (sender, clientMsgId) = (r.GetInt64(0), r.GetString(1));
-                found[(sender, clientMsgId)] = (new StoredMessage(r.GetInt64(3), r.GetInt64(2), sender, clientMsgId, r.GetString(4)), r.GetInt64(5));
+                using var r = Read(_findSent, chunk);
+                while (r.Read())
+                {
+                    var (sender, clientMsgId) = (r.GetInt64(0), r.GetString(1));
+                    found[(sender, clientMsgId)] = (new StoredMessage(r.GetInt64(3), r.GetInt64(2), sender, clientMsgId, r.GetString(4)), r.GetInt64(5));
+                }
             }
             return found;
         }
@@ -277,12 +314,15 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
         public Dictionary<long, long[]> Members(IReadOnlyList<NewMessage> batch)
         {
             var lists = new Dictionary<long, List<long>>();
-            using var r = Bind(_members, batch.Select(m => m.ConversationId).Distinct(), static (j, id) => j.WriteNumberValue(id)).ExecuteReader();
-            while (r.Read())
+            foreach (var chunk in Chunks(batch.Select(m => m.ConversationId).Distinct(), static (j, id) => j.WriteNumberValue(id)))
             {
-                var conversation = r.GetInt64(0);
-                if (!lists.TryGetValue(conversation, out var ids)) lists[conversation] = ids = new List<long>(2);
-                ids.Add(r.GetInt64(1));
+                using var r = Read(_members, chunk);
+                while (r.Read())
+                {
+                    var conversation = r.GetInt64(0);
+                    if (!lists.TryGetValue(conversation, out var ids)) lists[conversation] = ids = new List<long>(2);
+                    ids.Add(r.GetInt64(1));
+                }
             }
             return lists.ToDictionary(p => p.Key, p => p.Value.ToArray());
         }
@@ -291,14 +331,18 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
         public Dictionary<long, long> BumpHeads(SortedDictionary<long, long> counts)
         {
             var next = new Dictionary<long, long>(counts.Count);
-            using var r = Bind(_bumpHeads, counts, static (j, p) =>
+            // Chunks keep the ascending user order, so rows are still locked in one global order.
+            foreach (var chunk in Chunks(counts, static (j, p) =>
+                {
+                    j.WriteStartArray(); j.WriteNumberValue(p.Key); j.WriteNumberValue(p.Value); j.WriteEndArray();
+                }))
             {
-                j.WriteStartArray(); j.WriteNumberValue(p.Key); j.WriteNumberValue(p.Value); j.WriteEndArray();
-            }).ExecuteReader();
-            while (r.Read())
-            {
-                var user = r.GetInt64(0);
-                next[user] = r.GetInt64(1) - counts[user] + 1;
+                using var r = Read(_bumpHeads, chunk);
+                while (r.Read())
+                {
+                    var user = r.GetInt64(0);
+                    next[user] = r.GetInt64(1) - counts[user] + 1;
+                }
             }
             if (next.Count != counts.Count) throw new InvalidOperationException("The inbox counters did not all answer.");
             return next;
@@ -306,35 +350,27 @@ public sealed class SqliteMessageStore(SqliteDatabase database, ILogger<SqliteMe
 
         public void InsertMessages(List<(NewMessage Message, long SenderSeq)> rows)
         {
-            // Chunked by size: a batch of long bodies must not become one huge parameter.
-            var start = 0;
-            while (start < rows.Count)
-            {
-                var end = start;
-                long chars = 0;
-                while (end < rows.Count && (end == start || chars + rows[end].Message.Body.Length < MaxRowsJsonChars))
-                    chars += rows[end++].Message.Body.Length;
-                Bind(_insertMessages, rows.Skip(start).Take(end - start), static (j, row) =>
+            foreach (var chunk in Chunks(rows, static (j, row) =>
                 {
                     var m = row.Message;
                     j.WriteStartArray();
                     j.WriteNumberValue(m.ConversationId); j.WriteNumberValue(m.Id); j.WriteNumberValue(m.SenderId);
                     j.WriteStringValue(m.ClientMsgId); j.WriteStringValue(m.Body); j.WriteNumberValue(row.SenderSeq);
                     j.WriteEndArray();
-                }).ExecuteNonQuery();
-                start = end;
-            }
+                }))
+                Execute(_insertMessages, chunk);
         }
 
         public void InsertEntries(List<(Recipient Recipient, NewMessage Message)> entries)
         {
-            Bind(_insertEntries, entries, static (j, e) =>
-            {
-                j.WriteStartArray();
-                j.WriteNumberValue(e.Recipient.UserId); j.WriteNumberValue(e.Recipient.Seq); j.WriteNumberValue((int)InboxEntryKind.Message);
-                j.WriteNumberValue(e.Message.ConversationId); j.WriteNumberValue(e.Message.Id);
-                j.WriteEndArray();
-            }).ExecuteNonQuery();
+            foreach (var chunk in Chunks(entries, static (j, e) =>
+                {
+                    j.WriteStartArray();
+                    j.WriteNumberValue(e.Recipient.UserId); j.WriteNumberValue(e.Recipient.Seq); j.WriteNumberValue((int)InboxEntryKind.Message);
+                    j.WriteNumberValue(e.Message.ConversationId); j.WriteNumberValue(e.Message.Id);
+                    j.WriteEndArray();
+                }))
+                Execute(_insertEntries, chunk);
         }
 
         public void Dispose()
