@@ -79,10 +79,12 @@ public sealed class DirectScenario(RunContext run, int pairs, int bodySize) : IA
             {
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 if (elapsed >= duration) break;
-                var due = Math.Min((long)(elapsed.TotalSeconds * perSender) + 1, capacity);
                 for (var k = 0; k < mine.Length; k++)
                 {
                     var i = mine[k];
+                    // Each sender has its own phase, spread evenly over one interval: without it every sender
+                    // would send at the same instants, and the server would see bursts instead of the rate.
+                    var due = Math.Min((long)(elapsed.TotalSeconds * perSender + (double)i / senders), capacity);
                     while (next[k] < due)
                     {
                         var n = next[k]++;
