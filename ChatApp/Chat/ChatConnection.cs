@@ -84,9 +84,11 @@ sealed class ChatConnection : ISendReplier
         if (Interlocked.Increment(ref _queued) > _runtime.Options.OutgoingQueueLimit)
         {
             // Too slow: drop the connection instead of buffering without bound. Its device syncs on reconnect.
-            _runtime.Logger.LogInformation("Connection {ConnectionId} of user {UserId} fell behind; closing it", Id, UserId);
-            _out.Writer.TryComplete();
-            _socket.Abort();
+            if (_out.Writer.TryComplete())
+            {
+                _runtime.Logger.LogInformation("Connection {ConnectionId} of user {UserId} fell behind; closing it", Id, UserId);
+                _socket.Abort();
+            }
             return;
         }
         if (!_out.Writer.TryWrite(item)) Interlocked.Decrement(ref _queued);
