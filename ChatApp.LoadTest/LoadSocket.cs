@@ -113,33 +113,30 @@ public static class Frame
         frame.StartsWith(TypePrefix) && frame[TypePrefix.Length..].StartsWith(type) && frame.Length > TypePrefix.Length + type.Length
         && frame[TypePrefix.Length + type.Length] == (byte)'"';
 
+    // "name": as UTF-8, built once per field name: these reads run for every frame the tool receives.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Keys = new();
-    static byte[] Key(string text) => Keys.GetOrAdd(text, static t => Encoding.UTF8.GetBytes(t));
+
+    /// <summary>What follows <c>"name":</c> in the frame; empty when the field is absent.</summary>
+    static ReadOnlySpan<byte> ValueOf(ReadOnlySpan<byte> frame, string name)
+    {
+        var key = Keys.GetOrAdd(name, static n => Encoding.UTF8.GetBytes($"\"{n}\":"));
+        var at = frame.IndexOf(key);
+        return at < 0 ? default : frame[(at + key.Length)..];
+    }
 
     /// <summary>The first string field of that name (ids and clientMsgIds need no unescaping).</summary>
     public static string? String(ReadOnlySpan<byte> frame, string name)
     {
-        var key = Key($"\"{name}\":\"");
-        var at = frame.IndexOf(key);
-        if (at < 0) return null;
-        var rest = frame[(at + key.Length)..];
-        var end = rest.IndexOf((byte)'"');
-        return end < 0 ? null : Encoding.UTF8.GetString(rest[..end]);
+        var value = ValueOf(frame, name);
+        if (value.IsEmpty || value[0] != (byte)'"') return null;
+        var end = value[1..].IndexOf((byte)'"');
+        return end < 0 ? null : Encoding.UTF8.GetString(value.Slice(1, end));
     }
 
-    public static long? Number(ReadOnlySpan<byte> frame, string name)
-    {
-        var key = Key($"\"{name}\":");
-        var at = frame.IndexOf(key);
-        if (at < 0) return null;
-        return Utf8Parser.TryParse(frame[(at + key.Length)..], out long value, out _) ? value : null;
-    }
+    public static long? Number(ReadOnlySpan<byte> frame, string name) =>
+        Utf8Parser.TryParse(ValueOf(frame, name), out long value, out _) ? value : null;
 
-    public static bool Bool(ReadOnlySpan<byte> frame, string name)
-    {
-        var key = Key($"\"{name}\":true");
-        return frame.IndexOf(key) >= 0;
-    }
+    public static bool Bool(ReadOnlySpan<byte> frame, string name) => ValueOf(frame, name).StartsWith("true"u8);
 
     public static byte[] Send(string clientMsgId, string conversationId, string body) =>
         Encoding.UTF8.GetBytes($$"""{"type":"send","clientMsgId":"{{clientMsgId}}","conversationId":"{{conversationId}}","body":"{{body}}"}""");

@@ -4,19 +4,8 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Accounts;
 
-public sealed class AuthenticationTests : IAsyncLifetime
+public sealed class AuthenticationTests : AppTest
 {
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     public static TheoryData<string, string> ProtectedEndpoints => new()
     {
         { "GET", "/api/users/me" },
@@ -37,7 +26,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [MemberData(nameof(ProtectedEndpoints))]
     public async Task Every_protected_endpoint_answers_401_without_a_token(string method, string path)
     {
-        var response = await _client.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var response = await Client.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
@@ -49,7 +38,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [InlineData("Basic", "YWxpY2U6cGFzc3dvcmQ=")]
     public async Task A_garbage_token_or_another_scheme_is_401(string scheme, string value)
     {
-        var http = _app.CreateClient();
+        var http = App.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(scheme, value);
 
         var response = await http.GetAsync("/api/users/me");
@@ -60,10 +49,10 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task A_websocket_upgrade_without_a_valid_token_is_refused_with_401()
     {
-        var alice = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
 
-        var garbageHeader = await Assert.ThrowsAnyAsync<Exception>(() => _client.ConnectAsync(alice with { Token = "garbage" }));
-        var garbageQuery = await Assert.ThrowsAnyAsync<Exception>(() => _client.ConnectAsync(alice with { Token = "garbage" }, tokenInQuery: true));
+        var garbageHeader = await Assert.ThrowsAnyAsync<Exception>(() => Client.ConnectAsync(alice with { Token = "garbage" }));
+        var garbageQuery = await Assert.ThrowsAnyAsync<Exception>(() => Client.ConnectAsync(alice with { Token = "garbage" }, tokenInQuery: true));
 
         Assert.Contains("401", garbageHeader.Message);
         Assert.Contains("401", garbageQuery.Message);
@@ -72,13 +61,13 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task The_access_token_query_parameter_is_accepted_on_the_websocket_only()
     {
-        var alice = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
         var query = $"access_token={Uri.EscapeDataString(alice.Token)}";
 
-        await using var ws = await _client.ConnectAsync(alice, tokenInQuery: true);
+        await using var ws = await Client.ConnectAsync(alice, tokenInQuery: true);
         Assert.Equal(alice.DeviceId, ws.Hello.GetProperty("deviceId").GetString());
 
-        await (await _client.Http.GetAsync($"/api/users/me?{query}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
-        await (await _client.Http.GetAsync($"/api/sync?{query}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await Client.Http.GetAsync($"/api/users/me?{query}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await Client.Http.GetAsync($"/api/sync?{query}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 }

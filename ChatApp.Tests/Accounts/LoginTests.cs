@@ -5,23 +5,12 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Accounts;
 
-public sealed class LoginTests : IAsyncLifetime
+public sealed class LoginTests : AppTest
 {
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     async Task<(string Id, string Username)> RegisterAsync()
     {
         var username = TestClient.UniqueName("login");
-        var user = await (await _client.Http.PostAsJsonAsync("/api/auth/register", new { username, password = TestClient.Password }))
+        var user = await (await Client.Http.PostAsJsonAsync("/api/auth/register", new { username, password = TestClient.Password }))
             .ReadJsonAsync(HttpStatusCode.Created);
         return (user.GetProperty("id").GetString()!, username);
     }
@@ -31,7 +20,7 @@ public sealed class LoginTests : IAsyncLifetime
     {
         var (id, username) = await RegisterAsync();
 
-        var response = await _client.Http.PostAsJsonAsync("/api/auth/login", new { username, password = TestClient.Password, deviceName = "phone" });
+        var response = await Client.Http.PostAsJsonAsync("/api/auth/login", new { username, password = TestClient.Password, deviceName = "phone" });
 
         var session = await response.ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal(id, session.GetProperty("userId").GetString());
@@ -46,8 +35,8 @@ public sealed class LoginTests : IAsyncLifetime
     {
         var (_, username) = await RegisterAsync();
 
-        var wrongPassword = await _client.Http.PostAsJsonAsync("/api/auth/login", new { username, password = "not the password" });
-        var unknownUser = await _client.Http.PostAsJsonAsync("/api/auth/login", new { username = "nobody_" + username, password = TestClient.Password });
+        var wrongPassword = await Client.Http.PostAsJsonAsync("/api/auth/login", new { username, password = "not the password" });
+        var unknownUser = await Client.Http.PostAsJsonAsync("/api/auth/login", new { username = "nobody_" + username, password = TestClient.Password });
 
         var first = await wrongPassword.AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
         var second = await unknownUser.AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
@@ -57,7 +46,7 @@ public sealed class LoginTests : IAsyncLifetime
     [Fact]
     public async Task Missing_credentials_are_a_validation_problem()
     {
-        var response = await _client.Http.PostAsJsonAsync("/api/auth/login", new { username = "" });
+        var response = await Client.Http.PostAsJsonAsync("/api/auth/login", new { username = "" });
 
         await response.AssertValidationProblemAsync("username", "password");
     }
@@ -65,18 +54,18 @@ public sealed class LoginTests : IAsyncLifetime
     [Fact]
     public async Task Each_login_is_a_new_device_and_both_tokens_work_at_once()
     {
-        var alice = await _client.SignUpAsync(deviceName: "laptop");
-        var phone = await _client.LoginAsync(alice.Username, "phone");
+        var alice = await Client.SignUpAsync(deviceName: "laptop");
+        var phone = await Client.LoginAsync(alice.Username, "phone");
 
         Assert.NotEqual(alice.DeviceId, phone.DeviceId);
         Assert.NotEqual(alice.Token, phone.Token);
         Assert.Equal(alice.UserId, phone.UserId);
         foreach (var device in new[] { alice, phone })
         {
-            var me = await (await _client.As(device).GetAsync("/api/users/me")).ReadJsonAsync(HttpStatusCode.OK);
+            var me = await (await Client.As(device).GetAsync("/api/users/me")).ReadJsonAsync(HttpStatusCode.OK);
             Assert.Equal(alice.UserId, me.GetProperty("id").GetString());
             // The socket knows which device it belongs to.
-            await using var ws = await _client.ConnectAsync(device);
+            await using var ws = await Client.ConnectAsync(device);
             Assert.Equal(device.DeviceId, ws.Hello.GetProperty("deviceId").GetString());
         }
     }

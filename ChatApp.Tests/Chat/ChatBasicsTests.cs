@@ -3,30 +3,20 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Chat;
 
-public sealed class ChatBasicsTests : IAsyncLifetime
+public sealed class ChatBasicsTests : AppTest
 {
     static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task The_first_frame_is_hello_naming_the_device_server_and_heartbeat(bool tokenInQuery)
     {
-        var alice = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
 
         // ConnectAsync fails unless the very first frame is a hello.
-        await using var ws = await _client.ConnectAsync(alice, tokenInQuery);
+        await using var ws = await Client.ConnectAsync(alice, tokenInQuery);
 
         Assert.Equal(alice.DeviceId, ws.Hello.GetProperty("deviceId").GetString());
         Assert.False(string.IsNullOrEmpty(ws.Hello.GetProperty("serverId").GetString()));
@@ -38,8 +28,8 @@ public sealed class ChatBasicsTests : IAsyncLifetime
     [Fact]
     public async Task A_ping_is_answered_with_a_pong()
     {
-        var alice = await _client.SignUpAsync();
-        await using var ws = await _client.ConnectAsync(alice);
+        var alice = await Client.SignUpAsync();
+        await using var ws = await Client.ConnectAsync(alice);
 
         for (var i = 0; i < 3; i++)
         {
@@ -52,11 +42,11 @@ public sealed class ChatBasicsTests : IAsyncLifetime
     [Fact]
     public async Task A_message_is_acked_to_the_sender_and_delivered_to_the_receiver()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
-        var conversation = await _client.DirectAsync(alice, bob);
-        await using var aliceWs = await _client.ConnectAsync(alice);
-        await using var bobWs = await _client.ConnectAsync(bob);
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
+        var conversation = await Client.DirectAsync(alice, bob);
+        await using var aliceWs = await Client.ConnectAsync(alice);
+        await using var bobWs = await Client.ConnectAsync(bob);
 
         await aliceWs.SendMessageAsync(conversation, "hi bob", "c1");
 
@@ -73,11 +63,11 @@ public sealed class ChatBasicsTests : IAsyncLifetime
     [Fact]
     public async Task Two_users_chat_both_ways_and_each_seq_counts_the_users_own_inbox()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
-        var conversation = await _client.DirectAsync(alice, bob);
-        await using var aliceWs = await _client.ConnectAsync(alice);
-        await using var bobWs = await _client.ConnectAsync(bob);
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
+        var conversation = await Client.DirectAsync(alice, bob);
+        await using var aliceWs = await Client.ConnectAsync(alice);
+        await using var bobWs = await Client.ConnectAsync(bob);
 
         await aliceWs.SendMessageAsync(conversation, "hi bob", "a1");
         var aliceAck = await aliceWs.ExpectAsync("ack");
@@ -99,19 +89,19 @@ public sealed class ChatBasicsTests : IAsyncLifetime
     [Fact]
     public async Task Every_other_socket_of_both_users_gets_the_message_while_the_sending_socket_gets_only_its_ack()
     {
-        var alice = await _client.SignUpAsync(deviceName: "phone");
-        var aliceLaptop = await _client.LoginAsync(alice.Username, "laptop");
-        var bob = await _client.SignUpAsync(deviceName: "phone");
-        var bobLaptop = await _client.LoginAsync(bob.Username, "laptop");
-        var conversation = await _client.DirectAsync(alice, bob);
+        var alice = await Client.SignUpAsync(deviceName: "phone");
+        var aliceLaptop = await Client.LoginAsync(alice.Username, "laptop");
+        var bob = await Client.SignUpAsync(deviceName: "phone");
+        var bobLaptop = await Client.LoginAsync(bob.Username, "laptop");
+        var conversation = await Client.DirectAsync(alice, bob);
         // Carol writes to bob first, so bob's inbox is one ahead of alice's and each recipient's own seq shows.
         await SendAsNewUserAsync(to: bob, "from carol");
 
-        await using var alicePhone = await _client.ConnectAsync(alice);
-        await using var aliceSecondTab = await _client.ConnectAsync(alice); // the same device, another tab
-        await using var aliceLaptopWs = await _client.ConnectAsync(aliceLaptop);
-        await using var bobPhone = await _client.ConnectAsync(bob);
-        await using var bobLaptopWs = await _client.ConnectAsync(bobLaptop);
+        await using var alicePhone = await Client.ConnectAsync(alice);
+        await using var aliceSecondTab = await Client.ConnectAsync(alice); // the same device, another tab
+        await using var aliceLaptopWs = await Client.ConnectAsync(aliceLaptop);
+        await using var bobPhone = await Client.ConnectAsync(bob);
+        await using var bobLaptopWs = await Client.ConnectAsync(bobLaptop);
         Assert.Equal(alice.DeviceId, aliceSecondTab.Hello.GetProperty("deviceId").GetString());
 
         await alicePhone.SendMessageAsync(conversation, "to every screen", "multi-1");
@@ -137,9 +127,9 @@ public sealed class ChatBasicsTests : IAsyncLifetime
 
     async Task SendAsNewUserAsync(Account to, string body)
     {
-        var carol = await _client.SignUpAsync();
-        var conversation = await _client.DirectAsync(carol, to);
-        await using var ws = await _client.ConnectAsync(carol);
+        var carol = await Client.SignUpAsync();
+        var conversation = await Client.DirectAsync(carol, to);
+        await using var ws = await Client.ConnectAsync(carol);
         await ws.SendMessageAsync(conversation, body);
         await ws.ExpectAsync("ack");
     }

@@ -5,36 +5,15 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Chat;
 
-public sealed class IdempotentSendTests : IAsyncLifetime
+public sealed class IdempotentSendTests : RestartableAppTest
 {
     static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    // Not owned by any one factory: the restart test runs two apps on it in turn.
-    readonly string _directory = Directory.CreateTempSubdirectory("chatapp-test-").FullName;
-    ChatAppFactory _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new ChatAppFactory(_directory);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            await _app.DisposeAsync();
-        }
-        finally
-        {
-            _app.DeleteData();
-        }
-    }
 
     [Fact]
     public async Task The_same_clientMsgId_twice_on_one_socket_is_stored_and_delivered_once()
     {
-        var client = _app.NewClient();
+        var client = App.NewClient();
         var alice = await client.SignUpAsync();
         var bob = await client.SignUpAsync();
         var conversation = await client.DirectAsync(alice, bob);
@@ -64,7 +43,7 @@ public sealed class IdempotentSendTests : IAsyncLifetime
     [Fact]
     public async Task A_retry_after_reconnecting_and_after_an_app_restart_returns_the_original_ack()
     {
-        var client = _app.NewClient();
+        var client = App.NewClient();
         var alice = await client.SignUpAsync();
         var bob = await client.SignUpAsync();
         var conversation = await client.DirectAsync(alice, bob);
@@ -87,9 +66,9 @@ public sealed class IdempotentSendTests : IAsyncLifetime
         }
 
         // Restart on the same database file; the tokens live there too.
-        await _app.DisposeAsync();
-        _app = new ChatAppFactory(_directory);
-        client = _app.NewClient();
+        await App.DisposeAsync();
+        App = new ChatAppFactory(Directory);
+        client = App.NewClient();
         await using (var bobWs = await client.ConnectAsync(bob))
         await using (var aliceWs = await client.ConnectAsync(alice))
         {

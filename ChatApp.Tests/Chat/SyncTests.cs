@@ -3,34 +3,12 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Chat;
 
-public sealed class SyncTests : IAsyncLifetime
+public sealed class SyncTests : RestartableAppTest
 {
-    // Not owned by any one factory: the restart test runs two apps on it in turn.
-    readonly string _directory = Directory.CreateTempSubdirectory("chatapp-test-").FullName;
-    ChatAppFactory _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new ChatAppFactory(_directory);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            await _app.DisposeAsync();
-        }
-        finally
-        {
-            _app.DeleteData();
-        }
-    }
-
     [Fact]
     public async Task A_device_that_was_offline_syncs_every_missed_message_in_pages()
     {
-        var client = _app.NewClient();
+        var client = App.NewClient();
         var alice = await client.SignUpAsync();
         var bob = await client.SignUpAsync();
         var conversation = await client.DirectAsync(alice, bob);
@@ -56,7 +34,7 @@ public sealed class SyncTests : IAsyncLifetime
     [Fact]
     public async Task Sync_past_the_end_answers_synced_with_the_same_seq_and_no_more()
     {
-        var client = _app.NewClient();
+        var client = App.NewClient();
         var alice = await client.SignUpAsync();
         var bob = await client.SignUpAsync();
         var conversation = await client.DirectAsync(alice, bob);
@@ -84,7 +62,7 @@ public sealed class SyncTests : IAsyncLifetime
     [Fact]
     public async Task A_device_syncs_what_it_missed_across_an_app_restart_on_the_same_database_file()
     {
-        var client = _app.NewClient();
+        var client = App.NewClient();
         var alice = await client.SignUpAsync();
         var bob = await client.SignUpAsync();
         var conversation = await client.DirectAsync(alice, bob);
@@ -101,9 +79,9 @@ public sealed class SyncTests : IAsyncLifetime
         }
         acks.AddRange(await SendAsync(client, alice, conversation, "m", 20, firstIndex: 10));
 
-        await _app.DisposeAsync();
-        _app = new ChatAppFactory(_directory);
-        client = _app.NewClient();
+        await App.DisposeAsync();
+        App = new ChatAppFactory(Directory);
+        client = App.NewClient();
 
         await using var bobAgain = await client.ConnectAsync(bob);
         var missed = new List<JsonElement>();

@@ -5,20 +5,9 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Conversations;
 
-public sealed class DirectConversationTests : IAsyncLifetime
+public sealed class DirectConversationTests : AppTest
 {
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    Task<HttpResponseMessage> CreateDirectAsync(Account from, object body) => _client.As(from).PostAsJsonAsync("/api/conversations/direct", body);
+    Task<HttpResponseMessage> CreateDirectAsync(Account from, object body) => Client.As(from).PostAsJsonAsync("/api/conversations/direct", body);
 
     static void AssertMembers(JsonElement conversation, params Account[] members) =>
         Assert.Equal(
@@ -28,8 +17,8 @@ public sealed class DirectConversationTests : IAsyncLifetime
     [Fact]
     public async Task The_first_request_creates_the_conversation_with_201()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
 
         var response = await CreateDirectAsync(alice, new { userId = bob.UserId });
 
@@ -46,8 +35,8 @@ public sealed class DirectConversationTests : IAsyncLifetime
     [Fact]
     public async Task Asking_again_from_either_side_answers_200_with_the_same_conversation()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
         var created = await (await CreateDirectAsync(alice, new { userId = bob.UserId })).ReadJsonAsync(HttpStatusCode.Created);
 
         var again = await (await CreateDirectAsync(alice, new { userId = bob.UserId })).ReadJsonAsync(HttpStatusCode.OK);
@@ -56,7 +45,7 @@ public sealed class DirectConversationTests : IAsyncLifetime
         Assert.Equal(created.GetProperty("id").GetString(), again.GetProperty("id").GetString());
         Assert.Equal(created.GetProperty("id").GetString(), otherSide.GetProperty("id").GetString());
         AssertMembers(otherSide, alice, bob);
-        var bobsList = await (await _client.As(bob).GetAsync("/api/conversations")).ReadJsonAsync(HttpStatusCode.OK);
+        var bobsList = await (await Client.As(bob).GetAsync("/api/conversations")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Single(bobsList.GetProperty("conversations").EnumerateArray());
     }
 
@@ -66,19 +55,19 @@ public sealed class DirectConversationTests : IAsyncLifetime
     [InlineData("-5")]
     public async Task An_unknown_user_is_404_user_not_found(string userId)
     {
-        var alice = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
 
         var response = await CreateDirectAsync(alice, new { userId });
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "user_not_found");
-        var list = await (await _client.As(alice).GetAsync("/api/conversations")).ReadJsonAsync(HttpStatusCode.OK);
+        var list = await (await Client.As(alice).GetAsync("/api/conversations")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Empty(list.GetProperty("conversations").EnumerateArray());
     }
 
     [Fact]
     public async Task A_missing_user_id_is_400()
     {
-        var alice = await _client.SignUpAsync();
+        var alice = await Client.SignUpAsync();
 
         var response = await CreateDirectAsync(alice, new { });
 
@@ -89,18 +78,18 @@ public sealed class DirectConversationTests : IAsyncLifetime
     [Fact]
     public async Task The_list_holds_the_callers_conversations_with_members_and_last_message()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
-        var carol = await _client.SignUpAsync();
-        var dave = await _client.SignUpAsync();
-        var withBob = await _client.DirectAsync(alice, bob);
-        var withCarol = await _client.DirectAsync(carol, alice);
-        var bobAndDave = await _client.DirectAsync(bob, dave);
-        await _client.As(alice).PostAsJsonAsync($"/api/conversations/{withBob}/messages", new { clientMsgId = "m1", body = "first" });
-        var last = await (await _client.As(bob).PostAsJsonAsync($"/api/conversations/{withBob}/messages", new { clientMsgId = "m2", body = "second" }))
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
+        var carol = await Client.SignUpAsync();
+        var dave = await Client.SignUpAsync();
+        var withBob = await Client.DirectAsync(alice, bob);
+        var withCarol = await Client.DirectAsync(carol, alice);
+        var bobAndDave = await Client.DirectAsync(bob, dave);
+        await Client.As(alice).PostAsJsonAsync($"/api/conversations/{withBob}/messages", new { clientMsgId = "m1", body = "first" });
+        var last = await (await Client.As(bob).PostAsJsonAsync($"/api/conversations/{withBob}/messages", new { clientMsgId = "m2", body = "second" }))
             .ReadJsonAsync(HttpStatusCode.Created);
 
-        var list = await (await _client.As(alice).GetAsync("/api/conversations")).ReadJsonAsync(HttpStatusCode.OK);
+        var list = await (await Client.As(alice).GetAsync("/api/conversations")).ReadJsonAsync(HttpStatusCode.OK);
 
         var conversations = list.GetProperty("conversations").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
         Assert.Equal([withBob, withCarol], conversations.Keys.Order());
@@ -118,11 +107,11 @@ public sealed class DirectConversationTests : IAsyncLifetime
     [Fact]
     public async Task A_member_reads_one_conversation()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
-        var id = await _client.DirectAsync(alice, bob);
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
+        var id = await Client.DirectAsync(alice, bob);
 
-        var conversation = await (await _client.As(bob).GetAsync($"/api/conversations/{id}")).ReadJsonAsync(HttpStatusCode.OK);
+        var conversation = await (await Client.As(bob).GetAsync($"/api/conversations/{id}")).ReadJsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(id, conversation.GetProperty("id").GetString());
         Assert.Equal("direct", conversation.GetProperty("kind").GetString());
@@ -132,11 +121,11 @@ public sealed class DirectConversationTests : IAsyncLifetime
     [Fact]
     public async Task Non_members_unknown_ids_and_garbage_ids_all_get_the_same_404()
     {
-        var alice = await _client.SignUpAsync();
-        var bob = await _client.SignUpAsync();
-        var eve = await _client.SignUpAsync();
-        var id = await _client.DirectAsync(alice, bob);
-        var http = _client.As(eve);
+        var alice = await Client.SignUpAsync();
+        var bob = await Client.SignUpAsync();
+        var eve = await Client.SignUpAsync();
+        var id = await Client.DirectAsync(alice, bob);
+        var http = Client.As(eve);
 
         var notMember = await (await http.GetAsync($"/api/conversations/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "conversation_not_found");
         var unknown = await (await http.GetAsync($"/api/conversations/{long.Parse(id) + 1}")).AssertProblemAsync(HttpStatusCode.NotFound, "conversation_not_found");

@@ -5,30 +5,15 @@ using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Conversations;
 
-public sealed class HistoryTests : IAsyncLifetime
+public sealed class HistoryTests : ConversationTest
 {
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-    Account _alice = null!, _bob = null!;
-    string _conversation = null!;
-
-    public async Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        _alice = await _client.SignUpAsync();
-        _bob = await _client.SignUpAsync();
-        _conversation = await _client.DirectAsync(_alice, _bob);
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     async Task<List<string>> SendAsync(int count)
     {
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var sender = i % 3 == 0 ? _bob : _alice;
-            var message = await (await _client.As(sender).PostAsJsonAsync($"/api/conversations/{_conversation}/messages",
+            var sender = i % 3 == 0 ? Bob : Alice;
+            var message = await (await Client.As(sender).PostAsJsonAsync($"/api/conversations/{Conversation}/messages",
                 new { clientMsgId = $"h{i}", body = $"message {i}" })).ReadJsonAsync(HttpStatusCode.Created);
             ids.Add(message.GetProperty("id").GetString()!);
         }
@@ -36,7 +21,7 @@ public sealed class HistoryTests : IAsyncLifetime
     }
 
     async Task<JsonElement> PageAsync(string query, Account? reader = null) =>
-        await (await _client.As(reader ?? _alice).GetAsync($"/api/conversations/{_conversation}/messages{query}")).ReadJsonAsync(HttpStatusCode.OK);
+        await (await Client.As(reader ?? Alice).GetAsync($"/api/conversations/{Conversation}/messages{query}")).ReadJsonAsync(HttpStatusCode.OK);
 
     static List<string> Ids(JsonElement page) => [.. page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!)];
 
@@ -49,7 +34,7 @@ public sealed class HistoryTests : IAsyncLifetime
         string? before = null;
         do
         {
-            var page = await PageAsync($"?limit=10{(before is null ? "" : $"&before={before}")}", _bob);
+            var page = await PageAsync($"?limit=10{(before is null ? "" : $"&before={before}")}", Bob);
             pages.Add(page);
             before = Ids(page).FirstOrDefault();
         } while (pages[^1].GetProperty("hasMore").GetBoolean() && pages.Count < 10);
@@ -95,7 +80,7 @@ public sealed class HistoryTests : IAsyncLifetime
     [InlineData("?before=garbage")]
     public async Task A_limit_outside_1_to_100_or_a_bad_cursor_is_400(string query)
     {
-        var response = await _client.As(_alice).GetAsync($"/api/conversations/{_conversation}/messages{query}");
+        var response = await Client.As(Alice).GetAsync($"/api/conversations/{Conversation}/messages{query}");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
@@ -117,9 +102,9 @@ public sealed class HistoryTests : IAsyncLifetime
     public async Task A_non_member_cannot_read_the_history()
     {
         await SendAsync(1);
-        var eve = await _client.SignUpAsync();
+        var eve = await Client.SignUpAsync();
 
-        var response = await _client.As(eve).GetAsync($"/api/conversations/{_conversation}/messages");
+        var response = await Client.As(eve).GetAsync($"/api/conversations/{Conversation}/messages");
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "conversation_not_found");
     }

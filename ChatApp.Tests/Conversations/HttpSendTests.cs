@@ -8,28 +8,13 @@ using ChatApp.Tests.Support;
 namespace ChatApp.Tests.Conversations;
 
 /// <summary><c>POST /api/conversations/{id}/messages</c>: the WebSocket send pipeline over HTTP, for bots and scripts.</summary>
-public sealed class HttpSendTests : IAsyncLifetime
+public sealed class HttpSendTests : ConversationTest
 {
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-    Account _alice = null!, _bob = null!;
-    string _conversation = null!;
-
-    public async Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        _alice = await _client.SignUpAsync();
-        _bob = await _client.SignUpAsync();
-        _conversation = await _client.DirectAsync(_alice, _bob);
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     Task<HttpResponseMessage> SendAsync(object body, Account? sender = null, string? conversation = null) =>
-        _client.As(sender ?? _alice).PostAsJsonAsync($"/api/conversations/{conversation ?? _conversation}/messages", body);
+        Client.As(sender ?? Alice).PostAsJsonAsync($"/api/conversations/{conversation ?? Conversation}/messages", body);
 
     async Task<List<JsonElement>> HistoryAsync() =>
-        [.. (await (await _client.As(_bob).GetAsync($"/api/conversations/{_conversation}/messages?limit=100")).ReadJsonAsync(HttpStatusCode.OK))
+        [.. (await (await Client.As(Bob).GetAsync($"/api/conversations/{Conversation}/messages?limit=100")).ReadJsonAsync(HttpStatusCode.OK))
             .GetProperty("messages").EnumerateArray()];
 
     [Fact]
@@ -43,8 +28,8 @@ public sealed class HttpSendTests : IAsyncLifetime
         foreach (var field in new[] { "id", "conversationId", "senderId" })
             Assert.Equal(JsonValueKind.String, message.GetProperty(field).ValueKind);
         Assert.True(long.TryParse(message.GetProperty("id").GetString(), out _));
-        Assert.Equal(_conversation, message.GetProperty("conversationId").GetString());
-        Assert.Equal(_alice.UserId, message.GetProperty("senderId").GetString());
+        Assert.Equal(Conversation, message.GetProperty("conversationId").GetString());
+        Assert.Equal(Alice.UserId, message.GetProperty("senderId").GetString());
         Assert.Equal("c1", message.GetProperty("clientMsgId").GetString());
         Assert.Equal("hello bob", message.GetProperty("body").GetString());
         var sentAtText = message.GetProperty("sentAt").GetString()!;
@@ -59,8 +44,8 @@ public sealed class HttpSendTests : IAsyncLifetime
     [Fact]
     public async Task An_http_send_reaches_the_receiver_and_the_senders_sockets_live()
     {
-        await using var bobWs = await _client.ConnectAsync(_bob);
-        await using var aliceWs = await _client.ConnectAsync(_alice);
+        await using var bobWs = await Client.ConnectAsync(Bob);
+        await using var aliceWs = await Client.ConnectAsync(Alice);
 
         var message = await (await SendAsync(new { clientMsgId = "live", body = "over http" })).ReadJsonAsync(HttpStatusCode.Created);
 
@@ -83,7 +68,7 @@ public sealed class HttpSendTests : IAsyncLifetime
         Assert.Equal(first.GetRawText(), again.GetRawText());
         Assert.Equal(first.GetRawText(), changed.GetRawText());
         Assert.Single(await HistoryAsync());
-        var sync = await (await _client.As(_bob).GetAsync("/api/sync")).ReadJsonAsync(HttpStatusCode.OK);
+        var sync = await (await Client.As(Bob).GetAsync("/api/sync")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Single(sync.GetProperty("messages").EnumerateArray());
     }
 
@@ -92,7 +77,7 @@ public sealed class HttpSendTests : IAsyncLifetime
     {
         var fromAlice = await (await SendAsync(new { clientMsgId = "same", body = "a" })).ReadJsonAsync(HttpStatusCode.Created);
 
-        var fromBob = await (await SendAsync(new { clientMsgId = "same", body = "b" }, _bob)).ReadJsonAsync(HttpStatusCode.Created);
+        var fromBob = await (await SendAsync(new { clientMsgId = "same", body = "b" }, Bob)).ReadJsonAsync(HttpStatusCode.Created);
 
         Assert.NotEqual(fromAlice.GetProperty("id").GetString(), fromBob.GetProperty("id").GetString());
         Assert.Equal(2, (await HistoryAsync()).Count);
@@ -120,7 +105,7 @@ public sealed class HttpSendTests : IAsyncLifetime
     [InlineData("""{"clientMsgId":"0123456789012345678901234567890123456789012345678901234567890123X","body":"id too long"}""", "clientMsgId")]
     public async Task A_missing_or_empty_field_is_400_naming_it_and_stores_nothing(string json, string field)
     {
-        var response = await _client.As(_alice).PostAsync($"/api/conversations/{_conversation}/messages",
+        var response = await Client.As(Alice).PostAsync($"/api/conversations/{Conversation}/messages",
             new StringContent(json, Encoding.UTF8, "application/json"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_frame");
@@ -131,7 +116,7 @@ public sealed class HttpSendTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_json_is_400_invalid_json()
     {
-        var response = await _client.As(_alice).PostAsync($"/api/conversations/{_conversation}/messages",
+        var response = await Client.As(Alice).PostAsync($"/api/conversations/{Conversation}/messages",
             new StringContent("""{"clientMsgId":"x","body":""", Encoding.UTF8, "application/json"));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_json");
@@ -140,11 +125,11 @@ public sealed class HttpSendTests : IAsyncLifetime
     [Fact]
     public async Task A_non_member_an_unknown_and_a_garbage_conversation_are_404_and_store_nothing()
     {
-        var eve = await _client.SignUpAsync();
+        var eve = await Client.SignUpAsync();
         var body = new { clientMsgId = "intrude", body = "let me in" };
 
         var notMember = await (await SendAsync(body, eve)).AssertProblemAsync(HttpStatusCode.NotFound, "conversation_not_found");
-        var unknown = await (await SendAsync(body, eve, (long.Parse(_conversation) + 1).ToString()))
+        var unknown = await (await SendAsync(body, eve, (long.Parse(Conversation) + 1).ToString()))
             .AssertProblemAsync(HttpStatusCode.NotFound, "conversation_not_found");
         var garbage = await (await SendAsync(body, eve, "garbage")).AssertProblemAsync(HttpStatusCode.NotFound, "conversation_not_found");
 
@@ -152,7 +137,7 @@ public sealed class HttpSendTests : IAsyncLifetime
         Assert.Equal(notMember.WithoutTraceId(), garbage.WithoutTraceId());
         Assert.Empty(await HistoryAsync());
         // The refused clientMsgId was not used up: eve can still send it in her own conversation.
-        var own = await _client.DirectAsync(eve, _bob);
+        var own = await Client.DirectAsync(eve, Bob);
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(body, eve, own)).StatusCode);
     }
 }

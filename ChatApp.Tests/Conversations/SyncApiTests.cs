@@ -6,30 +6,15 @@ using ChatApp.Tests.Support;
 namespace ChatApp.Tests.Conversations;
 
 /// <summary><c>GET /api/sync</c>: the caller's inbox (the message sync queue) over HTTP.</summary>
-public sealed class SyncApiTests : IAsyncLifetime
+public sealed class SyncApiTests : ConversationTest
 {
-    readonly ChatAppFactory _app = new();
-    TestClient _client = null!;
-    Account _alice = null!, _bob = null!;
-    string _conversation = null!;
-
-    public async Task InitializeAsync()
-    {
-        _client = _app.NewClient();
-        _alice = await _client.SignUpAsync();
-        _bob = await _client.SignUpAsync();
-        _conversation = await _client.DirectAsync(_alice, _bob);
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     async Task<List<string>> SendAsync(int count)
     {
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var sender = i % 2 == 0 ? _alice : _bob;
-            var message = await (await _client.As(sender).PostAsJsonAsync($"/api/conversations/{_conversation}/messages",
+            var sender = i % 2 == 0 ? Alice : Bob;
+            var message = await (await Client.As(sender).PostAsJsonAsync($"/api/conversations/{Conversation}/messages",
                 new { clientMsgId = $"s{i}", body = $"sync {i}" })).ReadJsonAsync(HttpStatusCode.Created);
             ids.Add(message.GetProperty("id").GetString()!);
         }
@@ -37,7 +22,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     }
 
     async Task<JsonElement> SyncAsync(Account account, string query = "") =>
-        await (await _client.As(account).GetAsync($"/api/sync{query}")).ReadJsonAsync(HttpStatusCode.OK);
+        await (await Client.As(account).GetAsync($"/api/sync{query}")).ReadJsonAsync(HttpStatusCode.OK);
 
     static List<(long Seq, string Id)> Entries(JsonElement page) =>
         [.. page.GetProperty("messages").EnumerateArray().Select(e => (e.GetProperty("seq").GetInt64(), e.GetProperty("message").GetProperty("id").GetString()!))];
@@ -47,7 +32,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     {
         var sent = await SendAsync(5);
 
-        foreach (var account in new[] { _alice, _bob })
+        foreach (var account in new[] { Alice, Bob })
         {
             var page = await SyncAsync(account);
 
@@ -56,8 +41,8 @@ public sealed class SyncApiTests : IAsyncLifetime
             var first = page.GetProperty("messages")[0];
             Assert.Equal(JsonValueKind.Number, first.GetProperty("seq").ValueKind);
             Assert.Equal("sync 0", first.GetProperty("message").GetProperty("body").GetString());
-            Assert.Equal(_alice.UserId, first.GetProperty("message").GetProperty("senderId").GetString());
-            Assert.Equal(_conversation, first.GetProperty("message").GetProperty("conversationId").GetString());
+            Assert.Equal(Alice.UserId, first.GetProperty("message").GetProperty("senderId").GetString());
+            Assert.Equal(Conversation, first.GetProperty("message").GetProperty("conversationId").GetString());
         }
     }
 
@@ -71,7 +56,7 @@ public sealed class SyncApiTests : IAsyncLifetime
         long after = 0;
         while (hasMore.Count < 10)
         {
-            var page = await SyncAsync(_bob, $"?after={after}&limit=3");
+            var page = await SyncAsync(Bob, $"?after={after}&limit=3");
             var entries = Entries(page);
             seen.AddRange(entries);
             hasMore.Add(page.GetProperty("hasMore").GetBoolean());
@@ -88,7 +73,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     {
         var sent = await SendAsync(4);
 
-        var page = await SyncAsync(_alice, "?after=2");
+        var page = await SyncAsync(Alice, "?after=2");
 
         Assert.Equal([(3L, sent[2]), (4L, sent[3])], Entries(page));
     }
@@ -100,7 +85,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     {
         await SendAsync(4);
 
-        var page = await SyncAsync(_alice, $"?after={after}");
+        var page = await SyncAsync(Alice, $"?after={after}");
 
         Assert.Empty(page.GetProperty("messages").EnumerateArray());
         Assert.False(page.GetProperty("hasMore").GetBoolean());
@@ -110,7 +95,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     public async Task A_user_without_messages_has_an_empty_inbox()
     {
         await SendAsync(2);
-        var carol = await _client.SignUpAsync();
+        var carol = await Client.SignUpAsync();
 
         var page = await SyncAsync(carol);
 
@@ -124,7 +109,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     [InlineData("?after=-1")]
     public async Task A_limit_outside_1_to_1000_or_a_negative_cursor_is_400(string query)
     {
-        var response = await _client.As(_alice).GetAsync($"/api/sync{query}");
+        var response = await Client.As(Alice).GetAsync($"/api/sync{query}");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
@@ -134,7 +119,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     [InlineData("?after=abc")]
     public async Task A_non_numeric_limit_or_cursor_is_400(string query)
     {
-        var response = await _client.As(_alice).GetAsync($"/api/sync{query}");
+        var response = await Client.As(Alice).GetAsync($"/api/sync{query}");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
     }
@@ -144,7 +129,7 @@ public sealed class SyncApiTests : IAsyncLifetime
     {
         var sent = await SendAsync(2);
 
-        Assert.Equal([(1L, sent[0])], Entries(await SyncAsync(_bob, "?limit=1")));
-        Assert.Equal(2, Entries(await SyncAsync(_bob, "?limit=1000")).Count);
+        Assert.Equal([(1L, sent[0])], Entries(await SyncAsync(Bob, "?limit=1")));
+        Assert.Equal(2, Entries(await SyncAsync(Bob, "?limit=1000")).Count);
     }
 }

@@ -86,7 +86,7 @@ public static class ChatExtensions
         builder.Services.AddHostedService<ChatShutdown>();
         builder.Services.AddSingleton<ChatRuntime>();
         // Kestrel refuses connections beyond this cap instead of failing to accept them when descriptors run out.
-        if (OpenFileLimit.Read() is { } files)
+        if (OpenFileLimit.Soft is { } files)
             builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
                 o => o.Limits.MaxConcurrentConnections ??= Math.Max(64, files - OpenFileLimit.KestrelReserve));
         return builder;

@@ -261,7 +261,7 @@ sealed record ChatRuntime(
     /// <summary>The socket cap: <see cref="ChatOptions.MaxConnections"/>, or derived from the open-file limit.</summary>
     public int MaxConnections { get; } = OptionsAccessor.Value.MaxConnections > 0
         ? OptionsAccessor.Value.MaxConnections
-        : OpenFileLimit.Read() is { } files ? Math.Max(16, files - OpenFileLimit.SocketReserve) : int.MaxValue;
+        : OpenFileLimit.Soft is { } files ? Math.Max(16, files - OpenFileLimit.SocketReserve) : int.MaxValue;
 }
 
 /// <summary>Frames allowed per connection: <c>rate</c> per second sustained, <c>burst</c> at once.</summary>

@@ -134,21 +134,7 @@ static class SendRules
             return (ErrorCodes.InvalidFrame, "\"body\" must not be empty.");
         if (body.Length > ChatOptions.MaxBodyLength)
             return (ErrorCodes.BodyTooLong, $"\"body\" is longer than {ChatOptions.MaxBodyLength} characters.");
-        if (!IsText(body) || !IsText(clientMsgId))
-            return (ErrorCodes.InvalidFrame, "\"body\" and \"clientMsgId\" must be valid text (no unpaired surrogate).");
         return null;
-    }
-
-    /// <summary>False for a string with an unpaired UTF-16 surrogate (JSON can spell one as "\ud800"): it is not text.</summary>
-    static bool IsText(string s)
-    {
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (!char.IsSurrogate(s[i])) continue;
-            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
-            return false;
-        }
-        return true;
     }
 
     public static bool TryParseId(string? s, out long id) => long.TryParse(s, System.Globalization.NumberStyles.None, null, out id) && id > 0;

@@ -6,8 +6,10 @@ namespace ChatApp.Chat;
 /// </summary>
 static class OpenFileLimit
 {
-    /// <summary>The soft limit from /proc/self/limits, or null where that is not readable (not Linux).</summary>
-    public static int? Read()
+    /// <summary>The soft limit, read once from /proc/self/limits; null where that is not readable (not Linux).</summary>
+    public static int? Soft { get; } = Read();
+
+    static int? Read()
     {
         try
         {

@@ -27,7 +27,10 @@ public static class DiscoveryExtensions
 {
     public static IHostApplicationBuilder AddDiscovery(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NodeOptions>().BindConfiguration("Node").ValidateDataAnnotations()
+        builder.Services.AddOptions<NodeOptions>().BindConfiguration("Node")
+            // An empty setting (appsettings.json has "PublicUrl": "") means "derive it from each request", like none.
+            .PostConfigure(o => o.PublicUrl = string.IsNullOrWhiteSpace(o.PublicUrl) ? null : o.PublicUrl)
+            .ValidateDataAnnotations()
             .Validate(o => string.IsNullOrEmpty(o.PublicUrl) || (Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss"),
                 "Node:PublicUrl must be an absolute ws:// or wss:// URL.")
             .ValidateOnStart();

@@ -14,9 +14,7 @@ sealed class ServerHeartbeat(
         {
             try
             {
-                // An empty setting (appsettings.json has "PublicUrl": "") means "derive it from each request", like null.
-                var url = string.IsNullOrWhiteSpace(node.Value.PublicUrl) ? null : node.Value.PublicUrl;
-                await registry.HeartbeatAsync(new ServerInfo(identity.ServerId, url, load.Load, time.GetUtcNow()), stoppingToken);
+                await registry.HeartbeatAsync(new ServerInfo(identity.ServerId, node.Value.PublicUrl, load.Load, time.GetUtcNow()), stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
