@@ -21,7 +21,6 @@ public sealed class LoadSocket : IAsyncDisposable
 
     public int Index { get; }
     public Task Closed => _closed.Task;
-    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     /// <summary>Connects and returns once the server's hello frame has arrived.</summary>
     public static async Task<LoadSocket> ConnectAsync(SocketFactory factory, Uri wsUrl, string token, int index,

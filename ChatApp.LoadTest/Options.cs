@@ -47,6 +47,4 @@ public sealed class LoadOptions
         if (v.EndsWith('m')) return TimeSpan.FromMinutes(double.Parse(v[..^1], CultureInfo.InvariantCulture));
         return TimeSpan.FromSeconds(double.Parse(v, CultureInfo.InvariantCulture));
     }
-
-    public IEnumerable<string> Names => _values.Keys.Concat(_flags);
 }
